@@ -1,0 +1,75 @@
+"""nnlib: neural networks from the ground up, in NumPy.
+
+A small library of layers, losses and optimizers whose names follow PyTorch (``Linear``,
+``ReLU``, ``Sequential``, ``CrossEntropyLoss``, ``optim.SGD``) so that what you learn here
+transfers, and whose every piece is short enough to read in one sitting. Each module's
+docstring names the lesson of the course that introduces it.
+
+    >>> import nnlib
+    >>> nnlib.manual_seed(0)
+    >>> net = nnlib.Sequential(nnlib.Linear(2, 8), nnlib.Tanh(), nnlib.Linear(8, 1))
+    >>> loss_fn = nnlib.MSELoss()
+    >>> opt = nnlib.optim.SGD(net.parameters(), lr=0.1)
+
+One training step is then ``loss = loss_fn(net(x), y); opt.zero_grad();
+net.backward(loss_fn.backward()); opt.step()``.
+"""
+
+from . import autodiff, functional, gradcheck, optim
+from .activations import (
+    ACTIVATIONS,
+    Activation,
+    HardThreshold,
+    Identity,
+    LeakyReLU,
+    Maxout,
+    PReLU,
+    ReLU,
+    Sigmoid,
+    Sine,
+    Softplus,
+    Tanh,
+    get_activation,
+)
+from .dropout import Dropout
+from .functional import log_softmax, softmax
+from .linear import Linear
+from .losses import BCEWithLogitsLoss, CrossEntropyLoss, HingeLoss, Loss, MSELoss
+from .module import Module, Parameter
+from .random import manual_seed
+from .sequential import Sequential
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ACTIVATIONS",
+    "Activation",
+    "BCEWithLogitsLoss",
+    "CrossEntropyLoss",
+    "Dropout",
+    "HardThreshold",
+    "HingeLoss",
+    "Identity",
+    "LeakyReLU",
+    "Linear",
+    "Loss",
+    "MSELoss",
+    "Maxout",
+    "Module",
+    "PReLU",
+    "Parameter",
+    "ReLU",
+    "Sequential",
+    "Sigmoid",
+    "Sine",
+    "Softplus",
+    "Tanh",
+    "autodiff",
+    "functional",
+    "get_activation",
+    "gradcheck",
+    "log_softmax",
+    "manual_seed",
+    "optim",
+    "softmax",
+]
