@@ -45,6 +45,5 @@ def environment() -> str:
     keys = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")
     env = ", ".join(f"{k}={os.environ.get(k, '<unset>')}" for k in keys)
     return (
-        f"python {platform.python_version()}, numpy {np.__version__}, "
-        f"{os.cpu_count()} cpus; {env}"
+        f"python {platform.python_version()}, numpy {np.__version__}, {os.cpu_count()} cpus; {env}"
     )

@@ -193,13 +193,17 @@ def main():
 
     results = {}
     with blas_threads(args.threads):
-        print(f"\n784-{H1}-{H2}-10 MLP, {n} examples, batch {BATCH}: median of {args.epochs} epochs")
+        print(
+            f"\n784-{H1}-{H2}-10 MLP, {n} examples, batch {BATCH}: median of {args.epochs} epochs"
+        )
         for name, epoch in contenders.items():
             t0 = time.perf_counter()
             median, times = median_time(epoch, args.epochs, warmup=1)
             results[name] = median
             spread = f"min {min(times):.3f} max {max(times):.3f}"
-            print(f"  {name:<24} {median:7.3f} s/epoch   ({spread}; {time.perf_counter() - t0:.0f} s)")
+            print(
+                f"  {name:<24} {median:7.3f} s/epoch   ({spread}; {time.perf_counter() - t0:.0f} s)"
+            )
         for ref in ("torch", "sklearn"):
             if ref in results:
                 print(f"  nnlib / {ref:<8} = {results['nnlib'] / results[ref]:.3f}")

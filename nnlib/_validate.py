@@ -19,7 +19,9 @@ def as_float_array(x, dtype: np.dtype, where: str, ndim: int | None = None) -> n
         try:
             x = np.asarray(x, dtype=dtype)
         except (TypeError, ValueError) as exc:
-            raise TypeError(f"{where}: expected an array of numbers, got {type(x).__name__}") from exc
+            raise TypeError(
+                f"{where}: expected an array of numbers, got {type(x).__name__}"
+            ) from exc
     if ndim is not None and x.ndim != ndim:
         raise ValueError(f"{where}: expected a {ndim}-D array, got {x.ndim}-D of shape {x.shape}")
     return x

@@ -136,6 +136,10 @@ class GradcheckRow:
     analytic: np.ndarray | None = field(default=None, repr=False)
     numeric: np.ndarray | None = field(default=None, repr=False)
 
+    @property
+    def result(self) -> str:
+        return "ok" if self.passed else "FAIL"
+
 
 @dataclass(eq=False)
 class GradcheckReport:
@@ -164,13 +168,7 @@ class GradcheckReport:
     def _table(self) -> list[tuple[str, ...]]:
         """Header and one row of strings per tensor: name, shape, error, result, diagnosis."""
         return [("tensor", "shape", "max rel error", "result", "diagnosis")] + [
-            (
-                r.name,
-                str(r.shape),
-                f"{r.max_rel_error:.1e}",
-                "ok" if r.passed else "FAIL",
-                r.diagnosis,
-            )
+            (r.name, str(r.shape), f"{r.max_rel_error:.1e}", r.result, r.diagnosis)
             for r in self.rows
         ]
 
@@ -180,8 +178,8 @@ class GradcheckReport:
 
     def __str__(self) -> str:
         table = self._table()
-        table.insert(1, tuple("-" * len(cell) for cell in table[0]))
         widths = [max(len(row[j]) for row in table) for j in range(4)]
+        table.insert(1, tuple("-" * w for w in [*widths, len("diagnosis")]))
         lines = [
             "  ".join([*(c.ljust(w) for c, w in zip(row[:4], widths, strict=True)), row[4]])
             for row in table
@@ -224,13 +222,10 @@ def check_module(module: Module, x, *, seed: int = 0, h: float = 1e-6, tol: floa
         )
     projection = np.random.default_rng(seed).standard_normal(out.shape)
     model.zero_grad()
-    analytic = {"input": model.backward(projection)}
     params = dict(model.named_parameters())
-    analytic.update((name, p.grad) for name, p in params.items())
-    # Copies, so that the forward passes below cannot change what backward returned.
-    analytic = {
-        k: None if g is None else np.array(g, dtype=np.float64) for k, g in analytic.items()
-    }
+    grads = {"input": model.backward(projection)} | {n: p.grad for n, p in params.items()}
+    # Copied now: the forward passes below must not change what backward returned.
+    analytic = {n: None if g is None else np.array(g, dtype=np.float64) for n, g in grads.items()}
 
     def objective() -> float:
         return float(np.sum(model.forward(x) * projection))
@@ -265,7 +260,7 @@ def check_loss(loss_fn, pred, target, *, h: float = 1e-6, tol: float = 1e-7):
     if np.issubdtype(target.dtype, np.floating):
         target = target.astype(np.float64)
     value = np.asarray(loss_fn(pred, target), dtype=np.float64).item()
-    analytic = loss_fn.backward()
+    analytic = np.array(loss_fn.backward(), dtype=np.float64)
     numeric = numerical_gradient(lambda: loss_fn(pred, target), pred, h)
     scale = abs(value) + (np.abs(pred).max() if pred.size else 0.0)
     sizes = {pred.size: "N·D"} if pred.ndim >= 2 else {}
@@ -277,17 +272,17 @@ def check_loss(loss_fn, pred, target, *, h: float = 1e-6, tol: float = 1e-7):
 def _noise_floor(scale: float, h: float, tol: float) -> float:
     """The ``rel_error`` floor below which differences are round-off, not bugs.
 
-    Evaluating L rounds it by about eps·scale (scale: the sum of the magnitudes added up in
-    L), and a finite difference divides that by h. A gradient entry that is truly 0 is then
+    Evaluating L rounds it by about eps·scale (scale: the size of the numbers L is summed
+    from), and a finite difference divides that by h. A gradient entry that is truly 0 is then
     measured as ~1e-10, a 100% relative error. Entries smaller than floor = noise / tol are
     therefore compared absolutely, |a − b| <= noise; larger ones stay relative.
     """
+    # 16: round-off from the several operations of a forward pass adds up.
     noise = 16 * np.finfo(np.float64).eps * max(float(scale), 1.0) / h
     return max(noise / tol, 1e-12)
 
 
 def _compare(name, analytic, numeric, tol, floor, sizes) -> GradcheckRow:
-    analytic = None if analytic is None else np.asarray(analytic, dtype=np.float64)
     if analytic is not None and analytic.shape == numeric.shape:
         error = rel_error(analytic, numeric, floor)
     else:  # a missing gradient counts as zeros; a wrongly shaped one always fails

@@ -14,7 +14,6 @@ from __future__ import annotations
 import numpy as np
 
 from ._validate import as_float_array, check_finite
-from .activations import sigmoid
 from .functional import log_softmax
 from .module import Module, missing_forward_error
 
@@ -35,7 +34,7 @@ class Loss(Module):
     def __call__(self, pred, target) -> float:
         return self.forward(pred, target)
 
-    def forward(self, pred, target) -> float:  # noqa: D102 - documented on subclasses
+    def forward(self, pred, target) -> float:
         raise NotImplementedError
 
     def backward(self, grad_out: float = 1.0) -> np.ndarray:
@@ -105,9 +104,9 @@ class MSELoss(Loss):
 class BCEWithLogitsLoss(Loss):
     """Binary cross-entropy on logits z (a sigmoid output unit fused with its loss).
 
-    L = −[t log σ(z) + (1 − t) log(1 − σ(z))] = max(z, 0) − z t + log(1 + e^(−|z|)),
-    the right-hand form never overflows. dL/dz = σ(z) − t: the log undoes the exp, so the
-    gradient does not vanish when the unit is confidently wrong (no saturation).
+    L = −[t log σ(z) + (1 − t) log(1 − σ(z))] = log(1 + eᶻ) − t·z, and NumPy's logaddexp
+    computes log(1 + eᶻ) = logaddexp(0, z) without overflow. dL/dz = σ(z) − t: the log undoes
+    the exp, so the gradient does not vanish when the unit is confidently wrong (no saturation).
 
     Shapes: logits (N, ...) and targets in [0, 1] of the same shape -> float.
     """
@@ -120,10 +119,16 @@ class BCEWithLogitsLoss(Loss):
                 f"BCEWithLogitsLoss: targets must lie in [0, 1], got values from {t.min()} to "
                 f"{t.max()} (labels ±1? use (y + 1) / 2)"
             )
-        per_element = np.maximum(z, 0) - z * t + np.log1p(np.exp(-np.abs(z)))
+        softplus = np.logaddexp(0, z)  # log(1 + eᶻ) = −log(1 − σ(z)), stable for any z
         scale = self._reduce_scale(z.size, z.dtype)
-        self._grad = (sigmoid(z) - t) * scale
-        return float(per_element.sum() * scale)
+        # −t·log σ(z) − (1 − t)·log(1 − σ(z)) = log(1 + eᶻ) − t·z
+        # (per element, so that large terms cancel before they are summed)
+        loss = (softplus - t * z).sum()
+        grad = np.exp(z - softplus)  # σ(z) = eᶻ / (1 + eᶻ), reusing log(1 + eᶻ)
+        grad -= t
+        grad *= scale
+        self._grad = grad
+        return float(loss * scale)
 
 
 class CrossEntropyLoss(Loss):

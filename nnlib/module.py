@@ -142,7 +142,7 @@ class Module:
 
     # -- gradients, modes, dtype ----------------------------------------------------------------
     def zero_grad(self, set_to_none: bool = True) -> None:
-        """Forget accumulated gradients: ``grad`` becomes None (or zeros if ``set_to_none=False``)."""
+        """Forget accumulated gradients: ``grad`` becomes None (zeros if ``set_to_none=False``)."""
         for p in self.parameters():
             if set_to_none or p.grad is None:
                 p.grad = None

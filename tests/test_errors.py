@@ -59,8 +59,17 @@ def test_regression_target_shape_mismatch_suggests_reshape():
 
 @pytest.mark.parametrize(
     "module",
-    [nnlib.Linear(2, 2), nnlib.ReLU(), nnlib.Sigmoid(), nnlib.Tanh(), nnlib.PReLU(),
-     nnlib.Maxout(2), nnlib.Dropout(0.5), nnlib.Identity(), nnlib.Sequential(nnlib.Linear(2, 2))],
+    [
+        nnlib.Linear(2, 2),
+        nnlib.ReLU(),
+        nnlib.Sigmoid(),
+        nnlib.Tanh(),
+        nnlib.PReLU(),
+        nnlib.Maxout(2),
+        nnlib.Dropout(0.5),
+        nnlib.Identity(),
+        nnlib.Sequential(nnlib.Linear(2, 2)),
+    ],
     ids=lambda m: type(m).__name__,
 )
 def test_backward_before_forward(module):

@@ -22,8 +22,14 @@ def test_a_2_2_1_tanh_net_learns_xor():
         nnlib.Tanh(),
         nnlib.Linear(2, 1, rng=4, dtype=np.float64),
     )
-    loss = train(net, nnlib.BCEWithLogitsLoss(), x, t,
-                 nnlib.optim.SGD(net.parameters(), lr=0.5, momentum=0.9), 500)
+    loss = train(
+        net,
+        nnlib.BCEWithLogitsLoss(),
+        x,
+        t,
+        nnlib.optim.SGD(net.parameters(), lr=0.5, momentum=0.9),
+        500,
+    )
     predictions = (net(x) > 0).astype(float)
     np.testing.assert_array_equal(predictions, t)
     assert loss < 0.05
@@ -45,7 +51,8 @@ def test_initial_softmax_loss_is_about_log_c():
     for c in (3, 10, 50):
         x = rng.standard_normal((500, 64)).astype(np.float32)
         net = nnlib.Sequential(
-            nnlib.Linear(64, 128, init="he", rng=1), nnlib.ReLU(),
+            nnlib.Linear(64, 128, init="he", rng=1),
+            nnlib.ReLU(),
             nnlib.Linear(128, c, init="small", rng=2),
         )
         loss = nnlib.CrossEntropyLoss()(net(x), rng.integers(0, c, 500))

@@ -22,8 +22,12 @@ def test_named_parameters_follow_pytorch_naming():
 
 def test_parameter_counts_of_the_lesson_networks():
     # Lesson 3: the 1-2-1 regression net has 7 parameters, the 2-2-1 classifier 9.
-    assert nnlib.Sequential(nnlib.Linear(1, 2), nnlib.Tanh(), nnlib.Linear(2, 1)).num_parameters() == 7
-    assert nnlib.Sequential(nnlib.Linear(2, 2), nnlib.Tanh(), nnlib.Linear(2, 1)).num_parameters() == 9
+    assert (
+        nnlib.Sequential(nnlib.Linear(1, 2), nnlib.Tanh(), nnlib.Linear(2, 1)).num_parameters() == 7
+    )
+    assert (
+        nnlib.Sequential(nnlib.Linear(2, 2), nnlib.Tanh(), nnlib.Linear(2, 1)).num_parameters() == 9
+    )
 
 
 def test_weight_layout_is_out_by_in():
@@ -114,8 +118,10 @@ def test_manual_seed_makes_initialisation_reproducible():
     np.testing.assert_array_equal(a, b)
 
 
-@pytest.mark.parametrize(("init", "std"), [("he", np.sqrt(2 / 400)), ("small", 0.01),
-                                            ("xavier", np.sqrt(2 / (400 + 300)))])
+@pytest.mark.parametrize(
+    ("init", "std"),
+    [("he", np.sqrt(2 / 400)), ("small", 0.01), ("xavier", np.sqrt(2 / (400 + 300)))],
+)
 def test_initialisation_scales(init, std):
     layer = nnlib.Linear(400, 300, init=init, rng=0)
     assert layer.weight.data.std() == pytest.approx(std, rel=0.03)

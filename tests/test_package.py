@@ -8,7 +8,16 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-HEAVY = ["matplotlib", "ipywidgets", "IPython", "jupyter", "jupyterlab", "torch", "sklearn", "scipy"]
+HEAVY = [
+    "matplotlib",
+    "ipywidgets",
+    "IPython",
+    "jupyter",
+    "jupyterlab",
+    "torch",
+    "sklearn",
+    "scipy",
+]
 
 
 def test_import_is_numpy_only_and_fast():
@@ -21,7 +30,9 @@ def test_import_is_numpy_only_and_fast():
     )
     times = []
     for _ in range(3):
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        )
         seconds, heavy = out.stdout.split(" ", 1)
         assert heavy.strip() == "[]", f"import nnlib pulled in {heavy}"
         times.append(float(seconds))

@@ -1,5 +1,7 @@
 """Mathematical properties every implementation must satisfy, whatever the inputs."""
 
+import itertools
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -45,7 +47,7 @@ def test_steep_sigmoid_approaches_hard_threshold():
     z = np.array([-1.0, -0.1, 0.1, 1.0])
     sig, step = nnlib.ACTIVATIONS["sigmoid"].fn, nnlib.ACTIVATIONS["hard_threshold"].fn
     gaps = [np.abs(sig(k * z) - step(z)).max() for k in (1, 10, 100, 1000)]
-    assert all(a > b for a, b in zip(gaps, gaps[1:], strict=False))
+    assert all(a > b for a, b in itertools.pairwise(gaps))
     assert gaps[-1] < 1e-40
 
 
