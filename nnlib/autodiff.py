@@ -34,7 +34,7 @@ class Tensor:
     Attributes:
         data: ndarray of any shape, the value (a float ndarray given is used as is, not copied).
         grad: ndarray of the same shape and dtype, dL/d(data); zeros until ``backward()``.
-        op: label of the operation that produced this node ('' for a leaf, e.g. '*' or 'exp').
+        op: label of the operation that produced this node (e.g. '*' or 'exp'; '' for a leaf).
         parents: tuple of the Tensors the operation read (empty for a leaf).
         name: optional label for drawings and repr.
     """

@@ -45,3 +45,12 @@ def test_ruff(args):
     cmd = [ruff] if ruff else [sys.executable, "-m", "ruff"]
     result = subprocess.run([*cmd, *args, "."], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_readme_example_runs_and_learns_xor():
+    text = (ROOT / "README.md").read_text()
+    code = text.split("```python\n", 1)[1].split("```", 1)[0]
+    namespace: dict = {}
+    exec(compile(code, "README.md", "exec"), namespace)
+    net, x, t = namespace["net"], namespace["x"], namespace["t"]
+    assert ((net(x) > 0) == (t > 0)).all()

@@ -60,10 +60,6 @@ def clip_grad_norm_(
 
 
 def _squared_norm(g: np.ndarray) -> float:
-    """Σ g², in float64 so that a float32 gradient of norm 1e20 does not overflow to inf."""
-    flat = g.ravel()
-    result = float(np.dot(flat, flat))
-    if math.isinf(result) and g.dtype != np.float64:
-        flat = flat.astype(np.float64)
-        result = float(np.dot(flat, flat))
-    return result
+    """Σ g², summed in float64: a float32 gradient of norm 1e20 would overflow float32's Σ g²."""
+    flat = g.astype(np.float64, copy=False).ravel()
+    return float(np.dot(flat, flat))

@@ -77,8 +77,9 @@ class RMSprop(Optimizer):
         v += out  # α·v + (1 − α)·g²
         if self.centered:
             m = state["grad_avg"]
+            np.multiply(g, 1 - alpha, out=out)
             m *= alpha
-            m += (1 - alpha) * g  # α·m + (1 − α)·g
+            m += out  # α·m + (1 − α)·g
             np.multiply(m, m, out=out)
             np.subtract(v, out, out=out)  # v − m²
             np.maximum(out, 0, out=out)
