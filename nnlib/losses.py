@@ -49,7 +49,9 @@ class Loss(Module):
         check_finite(pred, f"{type(self).__name__}: pred")
         return pred
 
-    def _same_shape_target(self, pred, target) -> np.ndarray:
+    def _same_shape_target(self, pred, target, check=True) -> np.ndarray:
+        """``target`` as an array like ``pred``; its values checked finite unless ``check=False``
+        (for losses whose own range check on the target already rejects NaN and inf)."""
         where = f"{type(self).__name__}: target"
         target = as_float_array(target, pred.dtype, where)
         if target.shape != pred.shape:
@@ -60,7 +62,8 @@ class Loss(Module):
                 f"{type(self).__name__}: pred has shape {pred.shape} but target has shape "
                 f"{target.shape}; they must be equal{hint}"
             )
-        check_finite(target, where)
+        if check:
+            check_finite(target, where)
         return target
 
     def _reduce_scale(self, count: int, dtype) -> np.floating:
@@ -113,8 +116,9 @@ class BCEWithLogitsLoss(Loss):
 
     def forward(self, pred, target) -> float:
         z = self._pred(pred)
-        t = self._same_shape_target(z, target)
-        if t.size and (t.min() < 0 or t.max() > 1):
+        t = self._same_shape_target(z, target, check=False)
+        if t.size and not (t.min() >= 0 and t.max() <= 1):  # False for NaN too
+            check_finite(t, "BCEWithLogitsLoss: target")
             raise ValueError(
                 f"BCEWithLogitsLoss: targets must lie in [0, 1], got values from {t.min()} to "
                 f"{t.max()} (labels ±1? use (y + 1) / 2)"
@@ -201,8 +205,8 @@ class HingeLoss(Loss):
 
     def forward(self, pred, target) -> float:
         z = self._pred(pred)
-        y = self._same_shape_target(z, target)
-        if y.size and not np.all(np.abs(y) == 1):
+        y = self._same_shape_target(z, target, check=False)
+        if y.size and not np.all(np.abs(y) == 1):  # False for NaN and inf too
             raise ValueError(
                 "HingeLoss: labels must be -1 or +1, got values "
                 f"{np.unique(y)[:5].tolist()} (labels 0/1? use 2 * y - 1)"

@@ -36,6 +36,7 @@ class Sequential(Module):
                     "(did you pass a class instead of an instance, e.g. ReLU instead of ReLU()?)"
                 )
         self.layers = list(layers)
+        self._first_cache: tuple | None = None  # (layers, index), see _first_with_parameters
 
     def named_children(self) -> Iterator[tuple[str, Module]]:
         for i, layer in enumerate(self.layers):
@@ -67,10 +68,16 @@ class Sequential(Module):
         return None
 
     def _first_with_parameters(self) -> int | None:
-        for i, layer in enumerate(self.layers):
-            if any(True for _ in layer.named_parameters()):
-                return i
-        return None
+        # Remembered for the current list of layers: searching costs as much as a small
+        # layer's backward pass, and this runs at every training step.
+        layers = tuple(self.layers)
+        if self._first_cache is None or self._first_cache[0] != layers:
+            index = next(
+                (i for i, layer in enumerate(layers) if any(True for _ in layer.parameters())),
+                None,
+            )
+            self._first_cache = (layers, index)
+        return self._first_cache[1]
 
     def __getitem__(self, index):
         if isinstance(index, slice):

@@ -27,7 +27,7 @@ def test_non_finite_input_is_rejected_with_its_position(bad):
 
 
 def test_huge_but_finite_input_is_accepted():
-    x = np.full((2, 2), 3e38, dtype=np.float32)  # the sum overflows, no element does
+    x = np.full((2, 2), 3e38, dtype=np.float32)  # a sum would overflow, no element does
     with np.errstate(over="ignore"):
         assert nnlib.Linear(2, 1, dtype=np.float32)(x).shape == (2, 1)
 

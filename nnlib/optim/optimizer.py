@@ -96,10 +96,11 @@ class Optimizer:
     def _step_all(self, grads: list[np.ndarray]) -> None:
         """The usual case: one update on the flat vectors of all the parameters."""
         g, out = self._flat_grad, self._flat_update
-        np.concatenate(grads, axis=None, out=g)
+        for view, grad in zip(self._grad_views, grads, strict=True):
+            np.copyto(view, grad)
         if self.weight_decay != 0:  # g += λ·p, with `out` as scratch for λ·p
-            np.concatenate([p.data for p in self.params], axis=None, out=out)
-            out *= self.weight_decay
+            for view, p in zip(self._update_views, self.params, strict=True):
+                np.multiply(p.data, self.weight_decay, out=view)
             g += out
         step = self.steps[0] + 1
         self.steps = [step] * len(grads)
@@ -140,9 +141,13 @@ class Optimizer:
         ends = np.cumsum([p.data.size for p in self.params]).tolist()
         starts = [0, *ends[:-1]]
 
+        # Each view has its parameter's memory order (Linear keeps weights column-major), so
+        # that `p.data -= update` walks both arrays in step.
+        orders = ["F" if _column_major(p.data) else "C" for p in self.params]
+
         def views(flat: np.ndarray) -> list[np.ndarray]:
-            spans = zip(starts, ends, self._shapes, strict=True)
-            return [flat[a:b].reshape(shape) for a, b, shape in spans]
+            spans = zip(starts, ends, self._shapes, orders, strict=True)
+            return [flat[a:b].reshape(shape, order=o) for a, b, shape, o in spans]
 
         self._flat_grad = np.zeros(ends[-1], dtype)
         self._flat_update = np.zeros(ends[-1], dtype)
@@ -238,6 +243,10 @@ class Optimizer:
     def __repr__(self) -> str:
         settings = ", ".join(f"{k}={v!r}" for k, v in self.hyper_parameters().items())
         return f"{type(self).__name__}({len(self.params)} parameters, {settings})"
+
+
+def _column_major(a: np.ndarray) -> bool:
+    return a.flags.f_contiguous and not a.flags.c_contiguous
 
 
 # -- input checks shared by the optimizers and clip_grad_norm_ ----------------------------------
