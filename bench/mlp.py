@@ -80,6 +80,90 @@ def nnlib_tiny_step_fn(x, t):
     return step
 
 
+# -- the same computations in plain NumPy, without Module/Parameter/Optimizer ----------------
+# What nnlib's abstractions cost is the difference between these and the nnlib timings. The
+# arithmetic, memory layouts and BLAS calls are the same as nnlib's, written out inline.
+
+
+def numpy_mlp_epoch_fn(x, y):
+    nnlib.manual_seed(0)
+    layers = [nnlib.Linear(D, H1, init="he"), nnlib.Linear(H1, H2, init="he"), nnlib.Linear(H2, C)]
+    params = [a for layer in layers for a in (layer.weight.data, layer.bias.data)]
+    buffers = [np.zeros_like(p) for p in params]
+    rng = np.random.default_rng(1)
+    ones = np.ones(BATCH, dtype=np.float32)
+
+    def step(xb, yb):
+        w1, b1, w2, b2, w3, b3 = params
+        n = len(xb)
+        z1 = np.dot(xb, w1.T)
+        z1 += b1
+        m1 = (z1 > 0).astype(np.float32)
+        h1 = z1 * m1
+        z2 = np.dot(h1, w2.T)
+        z2 += b2
+        m2 = (z2 > 0).astype(np.float32)
+        h2 = z2 * m2
+        z3 = np.dot(h2, w3.T)
+        z3 += b3
+        p = np.exp(z3 - z3.max(axis=1, keepdims=True))
+        p /= p.sum(axis=1, keepdims=True)
+        p[np.arange(n), yb] -= 1
+        p *= np.float32(1 / n)  # dL/dz3
+        o = ones[:n]
+        g2 = np.dot(p, w3) * m2
+        g1 = np.dot(g2, w2) * m1
+        grads = [np.dot(xb.T, g1).T, np.dot(o, g1), np.dot(h1.T, g2).T, np.dot(o, g2),
+                 np.dot(h2.T, p).T, np.dot(o, p)]  # fmt: skip
+        for param, grad, buf in zip(params, grads, buffers, strict=True):
+            buf *= MOMENTUM
+            buf += grad
+            param -= LR * buf
+
+    def epoch():
+        order = rng.permutation(len(x))
+        for start in range(0, len(x), BATCH):
+            idx = order[start : start + BATCH]
+            step(x[idx], y[idx])
+
+    return epoch
+
+
+def numpy_tiny_step_fn(x, t):
+    nnlib.manual_seed(0)
+    layers = [nnlib.Linear(2, 16), nnlib.Linear(16, 16), nnlib.Linear(16, 1)]
+    params = [a for layer in layers for a in (layer.weight.data, layer.bias.data)]
+    buffers = [np.zeros_like(p) for p in params]
+    ones = np.ones(len(x), dtype=np.float32)
+    scale = np.float32(1 / len(x))
+
+    def step():
+        w1, b1, w2, b2, w3, b3 = params
+        z1 = np.dot(x, w1.T)
+        z1 += b1
+        h1 = np.tanh(z1)
+        z2 = np.dot(h1, w2.T)
+        z2 += b2
+        h2 = np.tanh(z2)
+        z3 = np.dot(h2, w3.T)
+        z3 += b3
+        softplus = np.logaddexp(0, z3)
+        _loss = (softplus - t * z3).sum() * scale
+        g3 = np.exp(z3 - softplus)  # σ(z3)
+        g3 -= t
+        g3 *= scale
+        g2 = np.dot(g3, w3) * (1 - h2 * h2)
+        g1 = np.dot(g2, w2) * (1 - h1 * h1)
+        grads = [np.dot(x.T, g1).T, np.dot(ones, g1), np.dot(h1.T, g2).T, np.dot(ones, g2),
+                 np.dot(h2.T, g3).T, np.dot(ones, g3)]  # fmt: skip
+        for param, grad, buf in zip(params, grads, buffers, strict=True):
+            buf *= 0.9
+            buf += grad
+            param -= 0.1 * buf
+
+    return step
+
+
 # -- PyTorch --------------------------------------------------------------------------------
 
 
@@ -184,6 +268,7 @@ def main():
     contenders = {
         "nnlib": nnlib_epoch_fn(x, y, input_grad=False),
         "nnlib (with input grad)": nnlib_epoch_fn(x, y, input_grad=True),
+        "plain NumPy": numpy_mlp_epoch_fn(x, y),
     }
     if "torch" not in args.skip:
         contenders["torch"] = torch_epoch_fn(x, y)
@@ -203,9 +288,9 @@ def main():
             print(
                 f"  {name:<24} {median:7.3f} s/epoch   ({spread}; {time.perf_counter() - t0:.0f} s)"
             )
-        for ref in ("torch", "sklearn"):
+        for ref in ("torch", "sklearn", "plain NumPy"):
             if ref in results:
-                print(f"  nnlib / {ref:<8} = {results['nnlib'] / results[ref]:.3f}")
+                print(f"  nnlib / {ref:<11} = {results['nnlib'] / results[ref]:.3f}")
         saving = 1 - results["nnlib"] / results["nnlib (with input grad)"]
         print(f"  skipping the input gradient saves {100 * saving:.1f} % of an epoch")
 
@@ -213,13 +298,17 @@ def main():
         xs = rng.standard_normal((200, 2)).astype(np.float32)
         ts = (xs[:, :1] * xs[:, 1:] > 0).astype(np.float32)
         print("\n2-16-16-1 tanh net, 200 points: one full training step (median)")
-        tiny = {"nnlib": time_steps(nnlib_tiny_step_fn(xs, ts), 2000, 7)}
+        tiny = {
+            "nnlib": time_steps(nnlib_tiny_step_fn(xs, ts), 2000, 7),
+            "plain NumPy": time_steps(numpy_tiny_step_fn(xs, ts), 2000, 7),
+        }
         if "torch" not in args.skip:
             tiny["torch"] = time_steps(torch_tiny_step_fn(xs, ts), 2000, 7)
         for name, sec in tiny.items():
             print(f"  {name:<24} {1e6 * sec:7.1f} µs/step")
-        if "torch" in tiny:
-            print(f"  nnlib / torch            = {tiny['nnlib'] / tiny['torch']:.3f}")
+        for ref in ("torch", "plain NumPy"):
+            if ref in tiny:
+                print(f"  nnlib / {ref:<11} = {tiny['nnlib'] / tiny[ref]:.3f}")
     return results, tiny
 
 
