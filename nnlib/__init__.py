@@ -15,7 +15,7 @@ One training step is then ``loss = loss_fn(net(x), y); opt.zero_grad();
 net.backward(loss_fn.backward()); opt.step()``.
 """
 
-from . import autodiff, functional, gradcheck, optim
+from . import autodiff, data, functional, gradcheck, optim, train
 from .activations import (
     ACTIVATIONS,
     Activation,
@@ -65,6 +65,7 @@ __all__ = [
     "Softplus",
     "Tanh",
     "autodiff",
+    "data",
     "functional",
     "get_activation",
     "gradcheck",
@@ -72,4 +73,15 @@ __all__ = [
     "manual_seed",
     "optim",
     "softmax",
+    "train",
+    "viz",
 ]
+
+
+def __getattr__(name):
+    # nnlib.viz needs matplotlib: import it on first use, so that `import nnlib` stays light.
+    if name == "viz":
+        import importlib
+
+        return importlib.import_module(".viz", __name__)
+    raise AttributeError(f"module 'nnlib' has no attribute {name!r}")
