@@ -15,7 +15,7 @@ One training step is then ``loss = loss_fn(net(x), y); opt.zero_grad();
 net.backward(loss_fn.backward()); opt.step()``.
 """
 
-from . import autodiff, data, functional, gradcheck, optim, train
+from . import autodiff, data, functional, gradcheck, metrics, optim, train
 from .activations import (
     ACTIVATIONS,
     Activation,
@@ -71,6 +71,7 @@ __all__ = [
     "gradcheck",
     "log_softmax",
     "manual_seed",
+    "metrics",
     "optim",
     "softmax",
     "train",

@@ -17,6 +17,8 @@ HEAVY = [
     "torch",
     "sklearn",
     "scipy",
+    "pooch",
+    "tqdm",
 ]
 
 
