@@ -76,12 +76,14 @@ __all__ = [
     "softmax",
     "train",
     "viz",
+    "widgets",
 ]
 
 
 def __getattr__(name):
-    # nnlib.viz needs matplotlib: import it on first use, so that `import nnlib` stays light.
-    if name == "viz":
+    # nnlib.viz and nnlib.widgets need matplotlib (and ipywidgets): import them on first use,
+    # so that `import nnlib` stays light.
+    if name in ("viz", "widgets"):
         import importlib
 
         return importlib.import_module(".viz", __name__)
