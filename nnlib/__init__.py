@@ -86,5 +86,5 @@ def __getattr__(name):
     if name in ("viz", "widgets"):
         import importlib
 
-        return importlib.import_module(".viz", __name__)
+        return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'nnlib' has no attribute {name!r}")

@@ -1,5 +1,6 @@
 """The package itself: light to import, NumPy-only, lint-clean."""
 
+import os
 import shutil
 import subprocess
 import sys
@@ -56,3 +57,16 @@ def test_readme_example_runs_and_learns_xor():
     exec(compile(code, "README.md", "exec"), namespace)
     net, x, t = namespace["net"], namespace["x"], namespace["t"]
     assert ((net(x) > 0) == (t > 0)).all()
+
+
+def test_viz_and_widgets_load_on_first_use():
+    code = (
+        "import sys, nnlib\n"
+        "assert 'matplotlib' not in sys.modules\n"
+        "assert nnlib.viz.__name__ == 'nnlib.viz'\n"
+        "assert nnlib.widgets.__name__ == 'nnlib.widgets'\n"
+        "assert 'matplotlib' in sys.modules\n"
+    )
+    subprocess.run(
+        [sys.executable, "-c", code], check=True, env={**os.environ, "MPLBACKEND": "Agg"}
+    )

@@ -11,4 +11,18 @@ Every explorer separates a plain-Python model (numbers computed with nnlib) from
 (a ``FigureView`` whose artists are updated in place), so tests drive it from Python.
 """
 
-__all__: list[str] = []
+from .activations import ActivationExplorer
+from .backprop import BackpropStepper
+from .feature_map import FeatureMap
+from .neuron import NeuronExplorer
+from .playground import Playground
+from .universal import UniversalApproximator
+
+__all__ = [
+    "ActivationExplorer",
+    "BackpropStepper",
+    "FeatureMap",
+    "NeuronExplorer",
+    "Playground",
+    "UniversalApproximator",
+]
