@@ -249,7 +249,9 @@ class Tensor:
             elif node not in seen:
                 seen.add(node)
                 stack.append((node, True))  # comes back to it after all its parents
-                stack.extend((p, False) for p in node.parents if p not in seen)
+                # Reversed, so that the first operand's subgraph is finished first: the order
+                # in which one writes a forward pass out by hand (z, y, L, then R, then L_reg).
+                stack.extend((p, False) for p in reversed(node.parents) if p not in seen)
         return order
 
     def graph(self) -> tuple[list[Tensor], list[tuple[Tensor, Tensor]]]:

@@ -20,6 +20,7 @@ from matplotlib.collections import PolyCollection
 
 from ..activations import ACTIVATIONS, ActivationInfo
 from ._controls import assemble, show_status, slider, status_line
+from ._explorer import Explorer
 from ._view import FigureView
 
 __all__ = ["ActivationExplorer", "ActivationModel"]
@@ -102,7 +103,7 @@ class ActivationModel:
         return float(np.max(np.abs(self.value() - step)[outside]))
 
 
-class ActivationExplorer:
+class ActivationExplorer(Explorer):
     """Lesson 2: an activation f and its derivative, f(k·z + c), saturation and the step limit.
 
     Settings are passed on to ``ActivationModel`` (name, k, c, threshold, window, ...), plus
@@ -248,13 +249,6 @@ class ActivationExplorer:
                 readout = f"max |g − step| = {gap:.4f}\n(outside |z − z₀| < {m.window:g})"
         self.artists["readout"].set_text(readout)
         show_status(self.status, text)
-
-    def _on_change(self, _change) -> None:
-        self.update()
-        self.view.refresh()
-
-    def _repr_mimebundle_(self, **kwargs):
-        return self.widget._repr_mimebundle_(**kwargs)
 
 
 def _runs_as_rectangles(z: np.ndarray, mask: np.ndarray) -> list[np.ndarray]:

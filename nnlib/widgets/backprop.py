@@ -29,6 +29,7 @@ import numpy as np
 
 from ..autodiff import Tensor, cos, exp, sigmoid
 from ..viz import draw_graph
+from ._explorer import Explorer
 from ._view import FigureView
 
 __all__ = ["GRAPHS", "BackpropModel", "BackpropStepper", "GraphSpec", "Knob", "Step"]
@@ -189,24 +190,6 @@ def _local_derivative(child: Tensor, k: int, symbol) -> tuple[str | None, float 
     return table.get(op, lambda: (f"∂{symbol(child)}/∂{sa}", None))()
 
 
-def _operand_order(output: Tensor) -> list[Tensor]:
-    """A topological order that finishes each operand's subgraph before starting the next
-    one (first operand first), as the lecture works the example: z, y, L, then R, then L_reg.
-
-    ``Tensor.topological_order`` is just as valid but visits the last operand first.
-    """
-    order, seen, stack = [], set(), [(output, False)]
-    while stack:
-        node, parents_done = stack.pop()
-        if parents_done:
-            order.append(node)
-        elif node not in seen:
-            seen.add(node)
-            stack.append((node, True))
-            stack.extend((p, False) for p in reversed(node.parents) if p not in seen)
-    return order
-
-
 @dataclass(frozen=True)
 class Step:
     """One revealed number: ``phase`` "forward" (a value) or "backward" (an error signal)."""
@@ -273,7 +256,7 @@ class BackpropModel:
     def _build(self) -> None:
         output = self.spec.build(**self.values)
         output.backward()
-        nodes = _operand_order(output)
+        nodes = output.topological_order()
         big = [node for node in nodes if node.data.size != 1]
         if big:
             raise ValueError(f"the stepper shows scalar graphs; {big[0]!r} is not a single number")
@@ -448,7 +431,7 @@ def _draw(output: Tensor, ax, span: tuple[float, float] = (0.0, 0.0)):
     return drawing
 
 
-class BackpropStepper:
+class BackpropStepper(Explorer):
     """Step through the forward and backward pass of a small computation graph (lessons 6-7).
 
     Args:
@@ -500,9 +483,6 @@ class BackpropStepper:
         self.widget.add_class("nnlib-backprop")
         self.update()
         self.view.refresh()
-
-    def _repr_mimebundle_(self, **kwargs):
-        return self.widget._repr_mimebundle_(**kwargs)
 
     # -- controls -----------------------------------------------------------------------------
     def _make_sliders(self) -> None:
@@ -573,7 +553,7 @@ class BackpropStepper:
         """Point the drawing's artists at the rebuilt graph's nodes (same structure, new
         Tensors), so that the existing boxes show the new numbers."""
         drawn = self.drawing
-        old, new = _operand_order(drawn.nodes[-1]), _operand_order(output)
+        old, new = drawn.nodes[-1].topological_order(), output.topological_order()
         if [n.op for n in old] != [n.op for n in new]:
             raise RuntimeError("the rebuilt graph differs from the drawn one")
         same = dict(zip(old, new, strict=True))

@@ -26,6 +26,7 @@ from ..activations import relu, sigmoid
 from ..data import logic_gate, xor
 from ..viz import decision_grid
 from ._controls import assemble, show_status, slider, status_line
+from ._explorer import Explorer
 from ._view import FigureView
 from .neuron import CLASS_COLORS, line_in_box
 
@@ -153,7 +154,7 @@ class FeatureMapModel:
         return fit_linear_readout(self.hidden(), self.y)
 
 
-class FeatureMap:
+class FeatureMap(Explorer):
     """Lesson 3: two ReLU units turn XOR into a linearly separable problem; sign flips.
 
     Settings are passed on to ``FeatureMapModel`` (dataset, angles, biases, flips, seed).
@@ -325,10 +326,3 @@ class FeatureMap:
                     " two lines; see how close you get."
                 )
         show_status(self.status, text)
-
-    def _on_change(self, _change) -> None:
-        self.update()
-        self.view.refresh()
-
-    def _repr_mimebundle_(self, **kwargs):
-        return self.widget._repr_mimebundle_(**kwargs)

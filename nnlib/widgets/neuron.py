@@ -26,6 +26,7 @@ from ..data import blobs, logic_gate
 from ..losses import BCEWithLogitsLoss
 from ..viz import decision_grid
 from ._controls import assemble, show_status, slider, status_line
+from ._explorer import Explorer
 from ._view import FigureView
 
 __all__ = ["NeuronExplorer", "NeuronModel", "line_in_box"]
@@ -171,7 +172,7 @@ class NeuronModel:
         return np.mean(np.logaddexp(0.0, z) - self.t * z, axis=-1)
 
 
-class NeuronExplorer:
+class NeuronExplorer(Explorer):
     """Lesson 1: one neuron's decision line in input space and its loss in weight space.
 
     Settings are passed on to ``NeuronModel`` (dataset, noisy, activation, w, b, lr, seed);
@@ -477,9 +478,6 @@ class NeuronExplorer:
     def _on_frame(self, change) -> None:
         if change["new"] > change["old"]:  # the Play control counts up once per frame
             self.step()
-
-    def _repr_mimebundle_(self, **kwargs):
-        return self.widget._repr_mimebundle_(**kwargs)
 
 
 def _check_choice(value: str, choices, what: str) -> str:

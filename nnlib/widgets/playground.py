@@ -34,6 +34,7 @@ from ..optim import SGD
 from ..sequential import Sequential
 from ..viz.boundaries import decision_grid
 from ._controls import assemble, show_status, status_line
+from ._explorer import Explorer
 from ._view import FigureView
 
 __all__ = ["DATASETS", "Playground", "PlaygroundModel", "PlaygroundView"]
@@ -416,7 +417,7 @@ class PlaygroundView(FigureView):
         self.loss_ax.set_ylim(0, 1.05 * max(max(history["train"]), max(history["test"])))
 
 
-class Playground:
+class Playground(Explorer):
     """Lessons 9-10 (training, regularization): train a small network on 2-D data, live.
 
     Pick a data set, its noise and how much of it trains; the hidden layers (0-4, 1-8 units
@@ -529,9 +530,6 @@ class Playground:
         """New network (and data) from the seed, step 0."""
         self.model.reset()
         self.update()
-
-    def _repr_mimebundle_(self, **kwargs):
-        return self.widget._repr_mimebundle_(**kwargs)
 
     # -- control handlers -------------------------------------------------------------------------
     def _on_setting(self, change) -> None:

@@ -35,6 +35,7 @@ from ..losses import MSELoss
 from ..optim import Adam
 from ..sequential import Sequential
 from ._controls import assemble, show_status, status_line
+from ._explorer import Explorer
 from ._view import FigureView
 
 __all__ = ["UniversalApproximator", "UniversalModel", "UniversalView"]
@@ -369,7 +370,7 @@ class UniversalView(FigureView):
         )
 
 
-class UniversalApproximator:
+class UniversalApproximator(Explorer):
     """Lesson 4 (universal approximation): a 1-D target and a one-hidden-layer network.
 
     Choose a target, N, the activation and a mode: *construct* builds bumps from pairs of
@@ -445,9 +446,6 @@ class UniversalApproximator:
             self.controls["mode"].value = "train"
         self.model.train_frame()
         self.update()
-
-    def _repr_mimebundle_(self, **kwargs):
-        return self.widget._repr_mimebundle_(**kwargs)
 
     # -- control handlers -------------------------------------------------------------------------
     @contextlib.contextmanager
