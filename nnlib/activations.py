@@ -244,7 +244,9 @@ class ReLU(Activation):
         z = _as_float(z)
         self._z = z
         self._mask = relu_grad(z)
-        return z * self._mask
+        out = z * self._mask
+        out += 0  # negative z times 0 is −0.0, which prints as "-0."; −0.0 + 0 is +0.0
+        return out
 
     def backward(self, grad_out):
         if self._z is None:

@@ -55,10 +55,20 @@ def autograder_zip(out: Path) -> Path:
 
 
 def normalise_student(path: Path) -> str:
-    """The student notebook as committed: no outputs, no execution counts, stable JSON."""
+    """The student notebook as committed: no outputs, no execution counts, stable JSON.
+
+    otter puts its ``import otter`` cell first; on Colab otter is only installed by the
+    lesson's own first cell, so that cell moves to just after it.
+    """
     nb = json.loads(path.read_text())
-    for cell in nb["cells"]:
-        cell.pop("id", None)  # cell ids are random per build; they carry no content
+    sources = ["".join(c["source"]) for c in nb["cells"]]
+    init = next((i for i, s in enumerate(sources) if "otter.Notebook(" in s), None)
+    colab = next((i for i, s in enumerate(sources) if "google.colab" in s), None)
+    if init is not None and colab is not None and init < colab:
+        nb["cells"].insert(colab, nb["cells"].pop(init))
+    for i, cell in enumerate(nb["cells"]):
+        cell["id"] = f"cell-{i:03d}"  # otter gives new cells random ids; these are stable
+        cell["metadata"].pop("execution", None)  # timestamps of the master's last run
         if cell["cell_type"] == "code":
             cell["outputs"], cell["execution_count"] = [], None
     return json.dumps(nb, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
