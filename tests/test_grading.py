@@ -98,7 +98,8 @@ def test_grade_command_makes_a_table(bundles, tmp_path, capsys):
     table = tmp_path / "scores.csv"
     dist = bundles[lesson].parent
     assert course.main(["grade", str(submissions), "--dist", str(dist), "--out", str(table)]) == 0
-    rows = list(csv.DictReader(table.open()))
+    with table.open() as f:
+        rows = list(csv.DictReader(f))
     assert [r["submission"] for r in rows] == [f"{lesson}-alice.ipynb", f"{lesson}-bob.ipynb"]
     assert float(rows[0]["total"]) == float(rows[0]["max"]) > 0 and float(rows[1]["total"]) == 0
     printed = capsys.readouterr()
